@@ -1,0 +1,51 @@
+# The userspace P2PDMA series for Linux 6.1 and the QEMU test bed that
+# proves it. See README.md; the flow, in order:
+#
+#   make deps        apt-get what is missing (every target below runs it)
+#   make tree        build/linux: pinned base tagged "base" + patches/series
+#   make patches     build/linux base..HEAD -> patches/
+#   make kernel-fast / kernel-debug
+#   make vm [CMD='...'] [KERNEL=fast|debug]
+#   make check       debug kernel + every test in the guest, TAP + summary
+#   make demo        fast kernel: NVMe -> CMB -> NVMe with O_DIRECT
+#   make bisect      build every patch of the series in order (fast config)
+
+KERNEL ?= fast
+CMD ?=
+TREE := build/linux/.git
+
+.PHONY: deps tree patches clean-tree kernel-fast kernel-debug vm check demo bisect
+
+deps:
+	@scripts/deps.sh
+
+tree: deps
+	@scripts/tree.sh
+
+patches:
+	@scripts/patches.sh
+
+clean-tree:
+	rm -rf build/linux
+
+# Create the tree when missing; an existing one is used as it is, so that
+# work in progress there can be tested before `make patches`.
+$(TREE):
+	@$(MAKE) --no-print-directory tree
+
+kernel-fast kernel-debug: deps $(TREE)
+	@scripts/kernel.sh $(@:kernel-%=%)
+
+# CMD reaches vm.sh through the environment, unexpanded by the host shell.
+export CMD
+vm: kernel-$(KERNEL)
+	@testbed/vm.sh -k $(KERNEL) $${CMD:+"$$CMD"}
+
+check: kernel-debug
+	@testbed/check.sh
+
+demo: kernel-fast
+	@testbed/demo.sh
+
+bisect: deps $(TREE)
+	@scripts/bisect.sh

@@ -1,0 +1,36 @@
+#!/bin/bash
+# Unpack the pinned base into build/linux as a git repo, tag it "base" and
+# apply patches/series on top with git am.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+eval "$(sed -n 's/^\(BASE_[A-Z0-9]*\) *:= *\(.*\)$/\1="\2"/p' "$top/base.mk")"
+tree=$top/build/linux
+
+installed=$(dpkg-query -W -f='${Version}' "$BASE_PACKAGE" 2>/dev/null || true)
+if [ "$installed" != "$BASE_VERSION" ]; then
+	echo "tree: $BASE_PACKAGE $BASE_VERSION is pinned, but ${installed:-nothing} is installed" >&2
+	exit 1
+fi
+sum=$(sha256sum "$BASE_TARBALL" | cut -d' ' -f1)
+if [ "$sum" != "$BASE_SHA256" ]; then
+	echo "tree: $BASE_TARBALL has sha256 $sum, pinned $BASE_SHA256" >&2
+	exit 1
+fi
+
+if [ -e "$tree" ]; then
+	echo "tree: $tree exists; remove it (make clean-tree) to unpack again" >&2
+	exit 1
+fi
+mkdir -p "$tree"
+tar -xJf "$BASE_TARBALL" -C "$tree" --strip-components=1
+cd "$tree"
+git init -q -b master
+git add -A -f
+git -c user.name=base -c user.email=base@localhost \
+	commit -q -m "Debian $BASE_PACKAGE $BASE_VERSION"
+git tag base
+series=$top/patches/series
+if [ -s "$series" ]; then
+	grep -v '^\s*\(#\|$\)' "$series" | sed "s|^|$top/patches/|" | xargs -r git am -q --keep-cr
+fi
+echo "tree: $tree at $(git describe --tags --always), $(git rev-list --count base..HEAD) patches applied"

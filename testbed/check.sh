@@ -1,0 +1,52 @@
+#!/bin/bash
+# Host side of `make check`: test the runner itself, then boot the debug
+# kernel once and run every test program in it (testbed/run-tests). TAP
+# is printed as it goes; the last line is the plain summary.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+variant=${KERNEL_VARIANT:-debug}
+stamp=$(date +%Y%m%d-%H%M%S)
+out=$top/build/check/$stamp
+mkdir -p "$out"
+
+# 1. The runner must fail a guest that fails, crashes, hangs or logs a
+#    kernel report.
+"$top/testbed/test-runner.sh" "$variant" "$out/runner"
+
+# 2. The series' kselftests, when the tree has them.
+progs=()
+ksrc=$top/build/linux/tools/testing/selftests
+kdir=$top/build/kselftest
+if [ -d "$ksrc/p2pdma" ]; then
+	rm -rf "$kdir"
+	if make -s -C "$ksrc" TARGETS=p2pdma O="$top/build/kselftest-build" \
+		KSFT_INSTALL_PATH="$kdir" install > "$out/kselftest-build.log" 2>&1; then
+		while IFS=: read -r _ prog; do
+			progs+=("$kdir/p2pdma/$prog")
+		done < "$kdir/kselftest-list.txt"
+	else
+		tail -20 "$out/kselftest-build.log" >&2
+		echo "fail building the p2pdma kselftests" >> "$out/host-results"
+		echo "not ok - building the p2pdma kselftests"
+	fi
+fi
+
+# 3. The repo's own scenario tests.
+for t in "$top"/tests/*; do
+	[ -x "$t" ] && [ -f "$t" ] && progs+=("$t")
+done
+
+"$top/testbed/vm.sh" -k "$variant" -r "$out/guest" "$top/testbed/run-tests" "${progs[@]}"
+rc=$?
+if [ ! -s "$out/guest/results" ] || [ $rc -ge 124 ]; then
+	echo "fail guest completed the run (vm.sh status $rc)" >> "$out/host-results"
+	echo "not ok - guest completed the run (vm.sh status $rc)"
+fi
+
+cat "$out"/runner/results "$out"/guest/results "$out"/host-results 2>/dev/null > "$out/all-results"
+passed=$(grep -c '^pass ' "$out/all-results")
+failed=$(grep -c '^fail ' "$out/all-results")
+skipped=$(grep -c '^skip ' "$out/all-results")
+echo "# results and kernel logs: $out"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,64 @@
+#!/bin/bash
+# Tests of the test bed's runner: a guest command that fails, a guest that
+# panics or hangs, a kernel report and a skip without a reason must each
+# read as a failure, never as a pass.
+#   test-runner.sh <kernel variant> <output directory>
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+variant=$1
+out=$2
+mkdir -p "$out"
+n=0
+
+result() { # pass|fail name
+	n=$((n + 1))
+	case $1 in
+	pass) echo "ok $n runner: $2" ;;
+	fail) echo "not ok $n runner: $2" ;;
+	esac
+	echo "$1 runner: $2" >> "$out/results"
+}
+
+expect_status() { # name expected-status timeout command
+	local name=$1 want=$2 limit=$3 rc
+	shift 3
+	"$top/testbed/vm.sh" -k "$variant" -t "$limit" -r "$out/$n" "$*" > "$out/$n.log" 2>&1
+	rc=$?
+	if [ "$rc" = "$want" ]; then
+		result pass "$name"
+	else
+		sed 's/^/# /' "$out/$n.log" | tail -5
+		result fail "$name (vm.sh status $rc, expected $want)"
+	fi
+}
+
+expect_status "a guest command that succeeds gives status 0" 0 300 true
+expect_status "a guest command that fails gives its status" 3 300 'exit 3'
+expect_status "a guest that panics fails" 125 300 'echo c > /proc/sysrq-trigger'
+expect_status "a guest that hangs fails at the time limit" 124 150 'sleep 100000'
+
+# The scanner and the TAP reader, in one boot: both programs below exit 0
+# and print no failed case, yet each must produce a failed result.
+fake=$top/testbed/runner-tests
+"$top/testbed/vm.sh" -k "$variant" -t 300 -r "$out/scan" \
+	"$top/testbed/run-tests" "$fake/kernel-warning" "$fake/skip-without-reason" \
+	> "$out/scan.log" 2>&1
+rc=$?
+check_line() { # name line-expected-in-results
+	if grep -qxF "$2" "$out/scan/results" 2>/dev/null; then
+		result pass "$1"
+	else
+		sed 's/^/# /' "$out/scan.log" | tail -8
+		result fail "$1 (no '$2' in the results)"
+	fi
+}
+check_line "a kernel WARNING fails the program that caused it" \
+	"fail kernel-warning: kernel log clean"
+check_line "a skip without a reason is a failure" \
+	"fail skip-without-reason: no device (skipped without a reason)"
+check_line "a skip with a reason is a skip" "skip skip-without-reason: reasoned"
+if [ "$rc" = 1 ]; then
+	result pass "run-tests exits non-zero when a result failed"
+else
+	result fail "run-tests exits non-zero when a result failed (status $rc)"
+fi

@@ -1,0 +1,101 @@
+#!/bin/bash
+# Boot the test kernel under QEMU and run one command in the guest.
+#
+#   vm.sh [-k fast|debug] [-t seconds] [-r run-dir] [command...]
+#
+# The host root is the guest root (9p, read-only): every host path is the
+# same path in the guest, the working directory included. A fresh run
+# directory under build/vm/ is mounted writable at the same path and given
+# to the command as $TESTBED_RUN. The guest reports the command's exit
+# status on its own serial port; a guest that panics, hangs or dies
+# without reporting one makes vm.sh fail. Without a command, an
+# interactive shell.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+variant=fast
+timeout=${TESTBED_TIMEOUT:-1800}
+run=
+while getopts k:t:r: opt; do
+	case $opt in
+	k) variant=$OPTARG ;;
+	t) timeout=$OPTARG ;;
+	r) run=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+
+kernel=$top/build/$variant/arch/x86/boot/bzImage
+[ -f "$kernel" ] || { echo "vm: no $kernel; run make kernel-$variant" >&2; exit 2; }
+
+mkdir -p "$top/build/vm" "$top/build/images"
+[ -n "$run" ] || run=$(mktemp -d "$top/build/vm/run.XXXXXX")
+mkdir -p "$run"
+run=$(cd "$run" && pwd)
+case $run in *[[:space:]]*) echo "vm: run directory '$run' has white space" >&2; exit 2 ;; esac
+rm -f "$run/status"
+printf '%s\n' "$PWD" > "$run/cwd"
+if [ $# -gt 0 ]; then
+	printf '%s\n' "$*" > "$run/cmd"
+	console=(-chardev stdio,id=con,signal=off -serial chardev:con)
+else
+	console=(-chardev stdio,id=con,mux=on,signal=off -serial chardev:con -mon chardev=con)
+fi
+
+# The PCIe topology, from testbed/topology.
+devices=()
+chassis=1
+switch_up=
+while read -r serial attach cmb disk; do
+	case $serial in '' | '#'*) continue ;; esac
+	img=$top/build/images/$serial.img
+	[ -f "$img" ] || truncate -s "$disk" "$img"
+	case $attach in
+	switch)
+		if [ -z "$switch_up" ]; then
+			devices+=(-device "pcie-root-port,id=rp$chassis,chassis=$chassis,slot=0"
+				  -device "x3130-upstream,id=swup,bus=rp$chassis")
+			switch_up=swup
+			chassis=$((chassis + 1))
+		fi
+		devices+=(-device "xio3130-downstream,id=port$chassis,bus=$switch_up,chassis=$chassis,slot=0")
+		;;
+	rootport)
+		devices+=(-device "pcie-root-port,id=port$chassis,chassis=$chassis,slot=0")
+		;;
+	*) echo "vm: testbed/topology: unknown attach '$attach'" >&2; exit 2 ;;
+	esac
+	nvme="nvme,serial=$serial,drive=$serial,bus=port$chassis"
+	[ "$cmb" = 0 ] || nvme+=",cmb_size_mb=$cmb"
+	devices+=(-drive "file=$img,if=none,id=$serial,format=raw" -device "$nvme")
+	chassis=$((chassis + 1))
+done < "$top/testbed/topology"
+
+cmdline="console=ttyS0 quiet panic=-1 nvme.use_cmb_sqes=0"
+cmdline+=" root=/dev/root rootfstype=9p ro"
+cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose"
+cmdline+=" init=$top/testbed/guest-init testbed_run=$run"
+
+set +e
+timeout -k 10 "$timeout" qemu-system-x86_64 \
+	-machine q35 -accel tcg -cpu qemu64 -smp 2 -m 2G \
+	-bios /usr/share/qemu/qboot.rom -nodefaults -display none -no-reboot \
+	-kernel "$kernel" -append "$cmdline" \
+	"${console[@]}" \
+	-chardev "file,id=status,path=$run/status" -serial chardev:status \
+	-virtfs local,id=root,path=/,mount_tag=/dev/root,security_model=none,readonly=on,multidevs=remap \
+	-virtfs "local,id=results,path=$run,mount_tag=results,security_model=none,multidevs=remap" \
+	"${devices[@]}"
+qemu_rc=$?
+set -e
+
+if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
+	echo "vm: guest timed out after ${timeout}s (run directory $run)" >&2
+	exit 124
+fi
+status=$(tr -d '\r' < "$run/status" 2>/dev/null | sed -n 's/^testbed-exit \([0-9]*\)$/\1/p' | tail -n 1)
+if [ -z "$status" ]; then
+	echo "vm: guest ended without an exit status: crash, panic or early death (qemu $qemu_rc, run directory $run)" >&2
+	exit 125
+fi
+exit "$status"
