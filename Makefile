@@ -9,12 +9,14 @@
 #   make check       debug kernel + every test in the guest, TAP + summary
 #   make demo        fast kernel: NVMe -> CMB -> NVMe with O_DIRECT
 #   make bisect      build every patch of the series in order (fast config)
+#   make mutants     break each piece of the series in turn (testbed/mutants)
+#                    and show that the tests catch it
 
 KERNEL ?= fast
 CMD ?=
 TREE := build/linux/.git
 
-.PHONY: deps tree patches clean-tree kernel-fast kernel-debug vm check demo bisect
+.PHONY: deps tree patches clean-tree kernel-fast kernel-debug vm check demo bisect mutants
 
 deps:
 	@scripts/deps.sh
@@ -45,7 +47,10 @@ check: kernel-debug
 	@testbed/check.sh
 
 demo: kernel-fast
-	@testbed/demo.sh
+	@demo/demo.sh
 
 bisect: deps $(TREE)
 	@scripts/bisect.sh
+
+mutants: deps $(TREE)
+	@scripts/mutants.sh $(MUTANTS)

@@ -3,6 +3,8 @@
 #   fast:  tinyconfig + configs/fast.config
 #   debug: tinyconfig + configs/fast.config + configs/debug.config
 # Fails if any fragment line did not make it into the final .config.
+# KERNEL_SRC and KERNEL_OUT override the source tree and the output
+# directory (make bisect builds a worktree with them).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 variant=${1:?usage: kernel.sh fast|debug}
@@ -11,8 +13,8 @@ fast) fragments=("$top/configs/fast.config") ;;
 debug) fragments=("$top/configs/fast.config" "$top/configs/debug.config") ;;
 *) echo "kernel.sh: unknown variant '$variant'" >&2; exit 2 ;;
 esac
-src=$top/build/linux
-out=$top/build/$variant
+src=${KERNEL_SRC:-$top/build/linux}
+out=${KERNEL_OUT:-$top/build/$variant}
 [ -d "$src" ] || { echo "kernel.sh: no $src; run make tree" >&2; exit 1; }
 mkdir -p "$out"
 kmake() { make -s -C "$src" O="$out" ARCH=x86_64 CC="ccache gcc" "$@"; }

@@ -15,20 +15,11 @@ mkdir -p "$out"
 
 # 2. The series' kselftests, when the tree has them.
 progs=()
-ksrc=$top/build/linux/tools/testing/selftests
-kdir=$top/build/kselftest
-if [ -d "$ksrc/p2pdma" ]; then
-	rm -rf "$kdir"
-	if make -s -C "$ksrc" TARGETS=p2pdma O="$top/build/kselftest-build" \
-		KSFT_INSTALL_PATH="$kdir" install > "$out/kselftest-build.log" 2>&1; then
-		while IFS=: read -r _ prog; do
-			progs+=("$kdir/p2pdma/$prog")
-		done < "$kdir/kselftest-list.txt"
-	else
-		tail -20 "$out/kselftest-build.log" >&2
-		echo "fail building the p2pdma kselftests" >> "$out/host-results"
-		echo "not ok - building the p2pdma kselftests"
-	fi
+if list=$("$top/testbed/build-kselftests.sh"); then
+	[ -z "$list" ] || mapfile -t progs <<< "$list"
+else
+	echo "fail building the p2pdma kselftests" >> "$out/host-results"
+	echo "not ok - building the p2pdma kselftests"
 fi
 
 # 3. The repo's own scenario tests.

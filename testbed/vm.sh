@@ -1,7 +1,7 @@
 #!/bin/bash
 # Boot the test kernel under QEMU and run one command in the guest.
 #
-#   vm.sh [-k fast|debug] [-t seconds] [-r run-dir] [command...]
+#   vm.sh [-k fast|debug|build-dir] [-t seconds] [-r run-dir] [command...]
 #
 # The host root is the guest root (9p, read-only): every host path is the
 # same path in the guest, the working directory included. A fresh run
@@ -25,7 +25,10 @@ while getopts k:t:r: opt; do
 done
 shift $((OPTIND - 1))
 
-kernel=$top/build/$variant/arch/x86/boot/bzImage
+case $variant in
+*/*) kernel=$variant/arch/x86/boot/bzImage ;;
+*) kernel=$top/build/$variant/arch/x86/boot/bzImage ;;
+esac
 [ -f "$kernel" ] || { echo "vm: no $kernel; run make kernel-$variant" >&2; exit 2; }
 
 mkdir -p "$top/build/vm" "$top/build/images"
@@ -71,7 +74,7 @@ while read -r serial attach cmb disk; do
 	chassis=$((chassis + 1))
 done < "$top/testbed/topology"
 
-cmdline="console=ttyS0 quiet panic=-1 nvme.use_cmb_sqes=0"
+cmdline="console=ttyS0 quiet panic=-1 nvme.use_cmb_sqes=0 nvme.sgl_threshold=0"
 cmdline+=" root=/dev/root rootfstype=9p ro"
 cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose"
 cmdline+=" init=$top/testbed/guest-init testbed_run=$run"

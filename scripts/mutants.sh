@@ -1,0 +1,56 @@
+#!/bin/bash
+# Prove that the tests can fail: for each mutant in testbed/mutants/ (a
+# patch that breaks or removes one piece of the series, headed by the
+# tests it must make fail), apply it to build/linux, build a kernel into
+# build/mutant-<variant>, run every test in the guest, revert, and report
+# whether each expected test failed.
+#
+#   mutants.sh [name...]     (default: all)
+#
+# A mutant whose name starts with "sleeping-" needs the debug kernel.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+src=$top/build/linux
+if [ -n "$(git -C "$src" status --porcelain --untracked-files=no)" ]; then
+	echo "mutants: $src has uncommitted changes; commit or drop them first" >&2
+	exit 2
+fi
+trap 'git -C "$src" checkout -q .' EXIT
+
+names=("$@")
+[ ${#names[@]} -gt 0 ] || names=($(cd "$top/testbed/mutants" && ls *.patch | sed 's/\.patch$//'))
+mapfile -t progs < <("$top/testbed/build-kselftests.sh") || exit 1
+progs+=("$top"/tests/*)
+
+survivors=0
+for name in "${names[@]}"; do
+	patch=$top/testbed/mutants/$name.patch
+	variant=fast
+	case $name in sleeping-*) variant=debug ;; esac
+	out=$top/build/mutant-$variant
+	run=$top/build/mutants/$name
+	rm -rf "$run"
+	mkdir -p "$run"
+	git -C "$src" checkout -q .
+	git -C "$src" apply "$patch" || { echo "mutant $name: does not apply"; exit 1; }
+	if ! KERNEL_OUT=$out "$top/scripts/kernel.sh" "$variant" > "$run/build.log" 2>&1; then
+		echo "mutant $name: does not build (see $run/build.log)"
+		exit 1
+	fi
+	git -C "$src" checkout -q .
+	"$top/testbed/vm.sh" -k "$out" -t 1800 -r "$run/guest" \
+		"$top/testbed/run-tests" "${progs[@]}" > "$run/tap" 2>&1
+	missed=()
+	while read -r pattern; do
+		[ -n "$pattern" ] || continue
+		grep -q "^fail .*$pattern" "$run/guest/results" 2>/dev/null || missed+=("$pattern")
+	done < <(sed -n '2,/^$/p' "$patch" | sed 's/^ *//; s/\./\\./g; s/\*/.*/g')
+	failed=$(grep -c '^fail ' "$run/guest/results" 2>/dev/null)
+	if [ ${#missed[@]} = 0 ]; then
+		echo "mutant $name: killed ($failed results failed, every expected one among them)"
+	else
+		survivors=$((survivors + 1))
+		echo "mutant $name: SURVIVED: no failure matching ${missed[*]} ($failed results failed)"
+	fi
+done
+[ $survivors = 0 ]
