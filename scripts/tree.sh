@@ -25,6 +25,9 @@ mkdir -p "$tree"
 tar -xJf "$BASE_TARBALL" -C "$tree" --strip-components=1
 cd "$tree"
 git init -q -b master
+# git am needs a committer; a fresh CI machine may have none configured.
+git config user.name > /dev/null || git config user.name "P2PDMA test bed"
+git config user.email > /dev/null || git config user.email "testbed@localhost"
 git add -A -f
 git -c user.name=base -c user.email=base@localhost \
 	commit -q -m "Debian $BASE_PACKAGE $BASE_VERSION"
