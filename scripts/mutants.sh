@@ -2,7 +2,8 @@
 # Prove that the tests can fail: for each mutant in testbed/mutants/ (a
 # patch that breaks or removes one piece of the series, headed by the
 # tests it must make fail), apply it to build/linux, build a kernel into
-# build/mutant-<variant>, run every test in the guest, revert, and report
+# build/<variant> (incrementally; the next normal build recompiles what the
+# mutant touched), run every test in the guest, revert, and report
 # whether each expected test failed.
 #
 #   mutants.sh [name...]     (default: all)
@@ -27,7 +28,7 @@ for name in "${names[@]}"; do
 	patch=$top/testbed/mutants/$name.patch
 	variant=fast
 	case $name in sleeping-*) variant=debug ;; esac
-	out=$top/build/mutant-$variant
+	out=$top/build/$variant
 	run=$top/build/mutants/$name
 	rm -rf "$run"
 	mkdir -p "$run"
