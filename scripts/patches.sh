@@ -8,7 +8,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 tree=$top/build/linux
 cd "$tree"
 find "$top/patches" -name '[0-9][0-9][0-9][0-9]-*.patch' -delete
-git format-patch -q --no-signature --zero-commit --no-numbered \
+git format-patch -q --no-signature --zero-commit --no-numbered --abbrev=12 \
 	--subject-prefix=PATCH -o "$top/patches" base..HEAD
 count=$(git rev-list --count base..HEAD)
 {
