@@ -1,7 +1,8 @@
 # The userspace P2PDMA series for Linux 6.1 and the QEMU test bed that
 # proves it. See README.md; the flow, in order:
 #
-#   make deps        apt-get what is missing (every target below runs it)
+#   make deps        apt-get what is missing (the targets that build or boot
+#                    run it first)
 #   make tree        build/linux: pinned base tagged "base" + patches/series
 #   make patches     build/linux base..HEAD -> patches/
 #   make kernel-fast / kernel-debug

@@ -24,7 +24,7 @@ kmake() { make -s -C "$src" O="$out" ARCH=x86_64 CC="ccache gcc" "$@"; }
 kmake KCONFIG_CONFIG=.config.new tinyconfig >"$out/config.log" 2>&1
 cat "${fragments[@]}" >> "$out/.config.new"
 kmake KCONFIG_CONFIG=.config.new olddefconfig >>"$out/config.log" 2>&1
-missing=$(grep -h '^CONFIG_' "${fragments[@]}" | sort -u | while read -r line; do
+missing=$(grep -h -e '^CONFIG_' -e '^# CONFIG_.* is not set$' "${fragments[@]}" | sort -u | while read -r line; do
 	grep -qxF "$line" "$out/.config.new" || echo "$line"
 done)
 if [ -n "$missing" ]; then
