@@ -75,6 +75,8 @@ while read -r serial attach cmb disk; do
 done < "$top/testbed/topology"
 
 cmdline="console=ttyS0 quiet panic=-1 nvme.use_cmb_sqes=0 nvme.sgl_threshold=0"
+# Lets the selftests point failslab (debug kernel) at xarray nodes only.
+cmdline+=" slub_debug=A,radix_tree_node"
 cmdline+=" root=/dev/root rootfstype=9p ro"
 cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose"
 cmdline+=" init=$top/testbed/guest-init testbed_run=$run"
