@@ -9,7 +9,9 @@
 #   make vm [CMD='...'] [KERNEL=fast|debug]
 #   make check       debug kernel + every test in the guest, TAP + summary
 #   make demo        fast kernel: NVMe -> CMB -> NVMe with O_DIRECT
-#   make bisect      build every patch of the series in order (fast config)
+#   make bisect [VARIANTS='fast modular nop2pdma']
+#                    build every patch of the series in order, with and
+#                    without CONFIG_PCI_P2PDMA and with NVMe as a module
 #   make mutants     break each piece of the series in turn (testbed/mutants)
 #                    and show that the tests catch it
 
@@ -51,7 +53,7 @@ demo: kernel-fast
 	@demo/demo.sh
 
 bisect: deps $(TREE)
-	@scripts/bisect.sh
+	@scripts/bisect.sh $(VARIANTS)
 
 mutants: deps $(TREE)
 	@scripts/mutants.sh $(MUTANTS)

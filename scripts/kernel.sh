@@ -1,8 +1,10 @@
 #!/bin/bash
 # Build build/linux with one config variant into build/<variant>:
-#   fast:  tinyconfig + configs/fast.config
-#   debug: tinyconfig + configs/fast.config + configs/debug.config
-# Fails if any fragment line did not make it into the final .config.
+#   fast:      tinyconfig + configs/fast.config
+#   debug:     tinyconfig + configs/fast.config + configs/debug.config
+#   modular:   fast, NVMe as a module (make bisect)
+#   nop2pdma:  fast, NVMe as a module, no CONFIG_PCI_P2PDMA (make bisect)
+# Fails if an option did not end up as its last fragment line says.
 # KERNEL_SRC and KERNEL_OUT override the source tree and the output
 # directory (make bisect builds a worktree with them).
 set -euo pipefail
@@ -10,7 +12,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 variant=${1:?usage: kernel.sh fast|debug}
 case $variant in
 fast) fragments=("$top/configs/fast.config") ;;
-debug) fragments=("$top/configs/fast.config" "$top/configs/debug.config") ;;
+debug | modular | nop2pdma)
+	fragments=("$top/configs/fast.config" "$top/configs/$variant.config") ;;
 *) echo "kernel.sh: unknown variant '$variant'" >&2; exit 2 ;;
 esac
 src=${KERNEL_SRC:-$top/build/linux}
@@ -24,7 +27,11 @@ kmake() { make -s -C "$src" O="$out" ARCH=x86_64 CC="ccache gcc" "$@"; }
 kmake KCONFIG_CONFIG=.config.new tinyconfig >"$out/config.log" 2>&1
 cat "${fragments[@]}" >> "$out/.config.new"
 kmake KCONFIG_CONFIG=.config.new olddefconfig >>"$out/config.log" 2>&1
-missing=$(grep -h -e '^CONFIG_' -e '^# CONFIG_.* is not set$' "${fragments[@]}" | sort -u | while read -r line; do
+# The last line for an option wins, as in the merged config.
+missing=$(grep -h -e '^CONFIG_' -e '^# CONFIG_.* is not set$' "${fragments[@]}" |
+	sed 's/^# \(CONFIG_[^ ]*\) is not set$/\1=n &/; s/^\(CONFIG_[^=]*\)=\([^n].*\)$/\1=\2 &/' |
+	awk '{ key = $1; sub(/=.*/, "", key); line[key] = substr($0, index($0, " ") + 1) }
+	     END { for (k in line) print line[k] }' | sort | while read -r line; do
 	grep -qxF "$line" "$out/.config.new" || echo "$line"
 done)
 if [ -n "$missing" ]; then
@@ -33,5 +40,7 @@ if [ -n "$missing" ]; then
 	exit 1
 fi
 cmp -s "$out/.config.new" "$out/.config" || cp "$out/.config.new" "$out/.config"
-kmake -j"$(nproc)" bzImage
+targets=(bzImage)
+grep -qx 'CONFIG_MODULES=y' "$out/.config" && targets+=(modules)
+kmake -j"$(nproc)" "${targets[@]}"
 echo "kernel.sh: $out/arch/x86/boot/bzImage"
