@@ -4,7 +4,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 eval "$(sed -n 's/^\(BASE_[A-Z0-9]*\) *:= *\(.*\)$/\1="\2"/p' "$top/base.mk")"
 packages=(build-essential bc bison flex libelf-dev libssl-dev cpio kmod rsync
-	  ccache qemu-system-x86 e2fsprogs util-linux python3
+	  ccache qemu-system-x86 e2fsprogs btrfs-progs util-linux python3 python3-ply
 	  fio nvme-cli libaio-dev liburing-dev "$BASE_PACKAGE")
 missing=()
 for p in "${packages[@]}"; do

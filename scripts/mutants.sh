@@ -8,7 +8,9 @@
 #
 #   mutants.sh [name...]     (default: all)
 #
-# A mutant whose name starts with "sleeping-" needs the debug kernel.
+# The header ends at the first empty line: "Expect failing:" and the
+# tests, one an indented line (shell patterns), and optionally
+# "Kernel: debug" for a mutant that only the debug kernel can catch.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=$top/build/linux
@@ -26,8 +28,9 @@ progs+=("$top"/tests/*)
 survivors=0
 for name in "${names[@]}"; do
 	patch=$top/testbed/mutants/$name.patch
-	variant=fast
-	case $name in sleeping-*) variant=debug ;; esac
+	header=$(sed '/^$/q' "$patch")
+	variant=$(printf '%s\n' "$header" | sed -n 's/^Kernel: *//p')
+	variant=${variant:-fast}
 	out=$top/build/$variant
 	run=$top/build/mutants/$name
 	rm -rf "$run"
@@ -45,7 +48,7 @@ for name in "${names[@]}"; do
 	while read -r pattern; do
 		[ -n "$pattern" ] || continue
 		grep -q "^fail .*$pattern" "$run/guest/results" 2>/dev/null || missed+=("$pattern")
-	done < <(sed -n '2,/^$/p' "$patch" | sed 's/^ *//; s/\./\\./g; s/\*/.*/g')
+	done < <(printf '%s\n' "$header" | sed -n 's/^  *//p' | sed 's/\./\\./g; s/\*/.*/g')
 	failed=$(grep -c '^fail ' "$run/guest/results" 2>/dev/null)
 	if [ ${#missed[@]} = 0 ]; then
 		echo "mutant $name: killed ($failed results failed, every expected one among them)"
