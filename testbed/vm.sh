@@ -49,7 +49,7 @@ fi
 devices=()
 chassis=1
 switch_up=
-while read -r serial attach cmb disk; do
+while read -r serial attach cmb disk ns2; do
 	case $serial in '' | '#'*) continue ;; esac
 	img=$top/build/images/$serial.img
 	[ -f "$img" ] || truncate -s "$disk" "$img"
@@ -68,9 +68,15 @@ while read -r serial attach cmb disk; do
 		;;
 	*) echo "vm: testbed/topology: unknown attach '$attach'" >&2; exit 2 ;;
 	esac
-	nvme="nvme,serial=$serial,drive=$serial,bus=port$chassis"
+	nvme="nvme,serial=$serial,drive=$serial,bus=port$chassis,id=nvme-$serial"
 	[ "$cmb" = 0 ] || nvme+=",cmb_size_mb=$cmb"
 	devices+=(-drive "file=$img,if=none,id=$serial,format=raw" -device "$nvme")
+	if [ "${ns2:--}" != - ]; then
+		img2=$top/build/images/$serial-ns2.img
+		[ -f "$img2" ] || truncate -s 256M "$img2"
+		devices+=(-drive "file=$img2,if=none,id=$serial-ns2,format=raw"
+			  -device "nvme-ns,drive=$serial-ns2,bus=nvme-$serial,nsid=2,$ns2")
+	fi
 	chassis=$((chassis + 1))
 done < "$top/testbed/topology"
 
@@ -79,7 +85,7 @@ cmdline="console=ttyS0 quiet panic=-1 nvme.use_cmb_sqes=0 nvme.sgl_threshold=0"
 cmdline+=" slub_debug=A,radix_tree_node"
 cmdline+=" root=/dev/root rootfstype=9p ro"
 cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose"
-cmdline+=" init=$top/testbed/guest-init testbed_run=$run"
+cmdline+=" init=$top/testbed/guest-init testbed_run=$run ${TESTBED_CMDLINE:-}"
 
 set +e
 timeout -k 10 "$timeout" qemu-system-x86_64 \
