@@ -9,6 +9,9 @@
 #   make vm [CMD='...'] [KERNEL=fast|debug]
 #   make check       debug kernel + every test in the guest, TAP + summary
 #   make demo        fast kernel: NVMe -> CMB -> NVMe with O_DIRECT
+#   make bench [BASELINE=none]
+#                    fio and the mapping costs, this series (fast kernel)
+#                    beside upstream's design (Debian's linux-source-6.12)
 #   make bisect [VARIANTS='fast modular nop2pdma']
 #                    build every patch of the series in order, with and
 #                    without CONFIG_PCI_P2PDMA and with NVMe as a module
@@ -19,7 +22,7 @@ KERNEL ?= fast
 CMD ?=
 TREE := build/linux/.git
 
-.PHONY: deps tree patches clean-tree kernel-fast kernel-debug vm check demo bisect mutants
+.PHONY: deps tree patches clean-tree kernel-fast kernel-debug vm check demo bench bisect mutants
 
 deps:
 	@scripts/deps.sh
@@ -51,6 +54,9 @@ check: kernel-debug
 
 demo: kernel-fast
 	@demo/demo.sh
+
+bench: deps $(TREE)
+	@bench/bench.sh
 
 bisect: deps $(TREE)
 	@scripts/bisect.sh $(VARIANTS)

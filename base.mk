@@ -4,3 +4,10 @@ BASE_PACKAGE := linux-source-6.1
 BASE_VERSION := 6.1.192-2
 BASE_TARBALL := /usr/src/linux-source-6.1.tar.xz
 BASE_SHA256  := 4d415b3d364834fd818270e88813e90323bbfce4f519a0e6bd4940ddcd7df693
+
+# The baseline `make bench` compares against: upstream's userspace P2PDMA
+# (merged in 6.2) as Debian 12 ships it, in linux-source-6.12.
+UPSTREAM_PACKAGE := linux-source-6.12
+UPSTREAM_VERSION := 6.12.117-1~deb12u1
+UPSTREAM_TARBALL := /usr/src/linux-source-6.12.tar.xz
+UPSTREAM_SHA256  := 585a4a074597aefa2b1a68ada83a3184ba351c127544dea80618bbcceaa3961f

@@ -4,6 +4,8 @@
 #   debug:     tinyconfig + configs/fast.config + configs/debug.config
 #   modular:   fast, NVMe as a module (make bisect)
 #   nop2pdma:  fast, NVMe as a module, no CONFIG_PCI_P2PDMA (make bisect)
+#   upstream:  build/upstream-linux (the baseline of make bench) with
+#              fast + configs/upstream.config into build/upstream
 # Fails if an option did not end up as its last fragment line says.
 # KERNEL_SRC and KERNEL_OUT override the source tree and the output
 # directory (make bisect builds a worktree with them).
@@ -12,13 +14,15 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 variant=${1:?usage: kernel.sh fast|debug}
 case $variant in
 fast) fragments=("$top/configs/fast.config") ;;
-debug | modular | nop2pdma)
+debug | modular | nop2pdma | upstream)
 	fragments=("$top/configs/fast.config" "$top/configs/$variant.config") ;;
 *) echo "kernel.sh: unknown variant '$variant'" >&2; exit 2 ;;
 esac
-src=${KERNEL_SRC:-$top/build/linux}
+default_src=$top/build/linux
+[ "$variant" != upstream ] || default_src=$top/build/upstream-linux
+src=${KERNEL_SRC:-$default_src}
 out=${KERNEL_OUT:-$top/build/$variant}
-[ -d "$src" ] || { echo "kernel.sh: no $src; run make tree" >&2; exit 1; }
+[ -d "$src" ] || { echo "kernel.sh: no $src; run make tree (make bench)" >&2; exit 1; }
 mkdir -p "$out"
 kmake() { make -s -C "$src" O="$out" ARCH=x86_64 CC="ccache gcc" "$@"; }
 
