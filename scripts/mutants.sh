@@ -8,6 +8,9 @@
 #
 #   mutants.sh [name...]     (default: all)
 #
+# MUTANT_PROGRAMS='p2pdma_test ...' runs only the test programs named
+# (by file name), when time is short; by default every program runs.
+#
 # The header ends at the first empty line: "Expect failing:" and the
 # tests, one an indented line (shell patterns), and optionally
 # "Kernel: debug" for a mutant that only the debug kernel can catch.
@@ -24,6 +27,13 @@ names=("$@")
 [ ${#names[@]} -gt 0 ] || names=($(cd "$top/testbed/mutants" && ls *.patch | sed 's/\.patch$//'))
 mapfile -t progs < <("$top/testbed/build-kselftests.sh") || exit 1
 progs+=("$top"/tests/*)
+if [ -n "${MUTANT_PROGRAMS:-}" ]; then
+	chosen=()
+	for p in "${progs[@]}"; do
+		[[ " $MUTANT_PROGRAMS " == *" $(basename "$p") "* ]] && chosen+=("$p")
+	done
+	progs=("${chosen[@]}")
+fi
 
 survivors=0
 for name in "${names[@]}"; do
@@ -37,6 +47,13 @@ for name in "${names[@]}"; do
 	mkdir -p "$run"
 	git -C "$src" checkout -q .
 	git -C "$src" apply "$patch" || { echo "mutant $name: does not apply"; exit 1; }
+	# A mutant of the selftests themselves needs them built again.
+	tests_mutated=
+	if grep -q '^diff --git a/tools/testing/selftests/' "$patch"; then
+		tests_mutated=1
+		"$top/testbed/build-kselftests.sh" > /dev/null ||
+			{ echo "mutant $name: its kselftests do not build"; exit 1; }
+	fi
 	if ! KERNEL_OUT=$out "$top/scripts/kernel.sh" "$variant" > "$run/build.log" 2>&1; then
 		echo "mutant $name: does not build (see $run/build.log)"
 		exit 1
@@ -44,6 +61,8 @@ for name in "${names[@]}"; do
 	git -C "$src" checkout -q .
 	"$top/testbed/vm.sh" -k "$out" -t 1800 -r "$run/guest" \
 		"$top/testbed/run-tests" "${progs[@]}" > "$run/tap" 2>&1
+	[ -z "$tests_mutated" ] || "$top/testbed/build-kselftests.sh" > /dev/null ||
+		{ echo "mutants: the series' kselftests do not build again"; exit 1; }
 	missed=()
 	while read -r pattern; do
 		[ -n "$pattern" ] || continue
