@@ -6,16 +6,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 eval "$(sed -n 's/^\(BASE_[A-Z0-9]*\) *:= *\(.*\)$/\1="\2"/p' "$top/base.mk")"
 tree=$top/build/linux
 
-installed=$(dpkg-query -W -f='${Version}' "$BASE_PACKAGE" 2>/dev/null || true)
-if [ "$installed" != "$BASE_VERSION" ]; then
-	echo "tree: $BASE_PACKAGE $BASE_VERSION is pinned, but ${installed:-nothing} is installed" >&2
-	exit 1
-fi
-sum=$(sha256sum "$BASE_TARBALL" | cut -d' ' -f1)
-if [ "$sum" != "$BASE_SHA256" ]; then
-	echo "tree: $BASE_TARBALL has sha256 $sum, pinned $BASE_SHA256" >&2
-	exit 1
-fi
+. "$top/scripts/pinned.sh"
+check_pinned tree "$BASE_PACKAGE" "$BASE_VERSION" "$BASE_TARBALL" "$BASE_SHA256"
 
 if [ -e "$tree" ]; then
 	echo "tree: $tree exists; remove it (make clean-tree) to unpack again" >&2
