@@ -44,10 +44,12 @@ $(TREE):
 kernel-fast kernel-debug: deps $(TREE)
 	@scripts/kernel.sh $(@:kernel-%=%)
 
-# CMD reaches vm.sh through the environment, unexpanded by the host shell.
-export CMD
+# CMD reaches the guest's shell exactly as typed: $(value) keeps make from
+# expanding its $, and the environment keeps the host shell from it.
+VM_CMD := $(value CMD)
+export VM_CMD
 vm: kernel-$(KERNEL)
-	@testbed/vm.sh -k $(KERNEL) $${CMD:+"$$CMD"}
+	@testbed/vm.sh -k $(KERNEL) $${VM_CMD:+"$$VM_CMD"}
 
 check: kernel-debug
 	@testbed/check.sh

@@ -61,15 +61,23 @@ for name in "${names[@]}"; do
 	git -C "$src" checkout -q .
 	"$top/testbed/vm.sh" -k "$out" -t 1800 -r "$run/guest" \
 		"$top/testbed/run-tests" "${progs[@]}" > "$run/tap" 2>&1
+	vm_status=$?
 	[ -z "$tests_mutated" ] || "$top/testbed/build-kselftests.sh" > /dev/null ||
 		{ echo "mutants: the series' kselftests do not build again"; exit 1; }
 	missed=()
+	passed=()
 	while read -r pattern; do
 		[ -n "$pattern" ] || continue
 		grep -q "^fail .*$pattern" "$run/guest/results" 2>/dev/null || missed+=("$pattern")
+		grep -q "^pass .*$pattern" "$run/guest/results" 2>/dev/null && passed+=("$pattern")
 	done < <(printf '%s\n' "$header" | sed -n 's/^  *//p' | sed 's/\./\\./g; s/\*/.*/g')
 	failed=$(grep -c '^fail ' "$run/guest/results" 2>/dev/null)
-	if [ ${#missed[@]} = 0 ]; then
+	if [ $vm_status = 125 ] && [ ${#passed[@]} = 0 ] &&
+	   grep -qE 'Oops|BUG:|Kernel panic' "$run/tap"; then
+		# The kernel crashed before an expected test could pass; make
+		# check fails on that too.
+		echo "mutant $name: killed (the guest crashed; see $run/tap)"
+	elif [ ${#missed[@]} = 0 ]; then
 		echo "mutant $name: killed ($failed results failed, every expected one among them)"
 	else
 		survivors=$((survivors + 1))

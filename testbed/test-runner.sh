@@ -37,6 +37,16 @@ expect_status "a guest command that fails gives its status" 3 300 'exit 3'
 expect_status "a guest that panics fails" 125 300 'echo c > /proc/sysrq-trigger'
 expect_status "a guest that hangs fails at the time limit" 124 150 'sleep 100000'
 
+# make vm hands CMD to the guest's shell as typed, $ and all.
+make -s -C "$top" vm KERNEL="$variant" \
+	CMD='echo "cmd: [$((6 * 7))] [$(echo sub)] [\$x]"' > "$out/cmd.log" 2>&1
+if tr -d '\r' < "$out/cmd.log" | grep -qxF 'cmd: [42] [sub] [$x]'; then
+	result pass "make vm runs CMD as typed"
+else
+	sed 's/^/# /' "$out/cmd.log" | tail -5
+	result fail "make vm runs CMD as typed"
+fi
+
 # The scanner and the TAP reader, in one boot: both programs below exit 0
 # and print no failed case, yet each must produce a failed result.
 fake=$top/testbed/runner-tests
