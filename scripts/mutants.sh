@@ -13,7 +13,8 @@
 #
 # The header ends at the first empty line: "Expect failing:" and the
 # tests, one an indented line (shell patterns), and optionally
-# "Kernel: debug" for a mutant that only the debug kernel can catch.
+# "Kernel: debug" for a mutant that only the debug kernel can catch, and
+# "Cmdline: ..." for what the guest's kernel command line must add.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=$top/build/linux
@@ -41,6 +42,7 @@ for name in "${names[@]}"; do
 	header=$(sed '/^$/q' "$patch")
 	variant=$(printf '%s\n' "$header" | sed -n 's/^Kernel: *//p')
 	variant=${variant:-fast}
+	cmdline=$(printf '%s\n' "$header" | sed -n 's/^Cmdline: *//p')
 	out=$top/build/$variant
 	run=$top/build/mutants/$name
 	rm -rf "$run"
@@ -59,7 +61,7 @@ for name in "${names[@]}"; do
 		exit 1
 	fi
 	git -C "$src" checkout -q .
-	"$top/testbed/vm.sh" -k "$out" -t 1800 -r "$run/guest" \
+	TESTBED_CMDLINE=$cmdline "$top/testbed/vm.sh" -k "$out" -t 1800 -r "$run/guest" \
 		"$top/testbed/run-tests" "${progs[@]}" > "$run/tap" 2>&1
 	vm_status=$?
 	[ -z "$tests_mutated" ] || "$top/testbed/build-kselftests.sh" > /dev/null ||
