@@ -4,7 +4,7 @@
 # each in the standard topology, run bench/guest.sh in it, and report.
 #
 #   BASELINE=none        this series only
-#   BENCH_RUNTIME=3      seconds per fio job
+#   BENCH_RUNTIME=2      seconds per fio job
 #   BENCH_ROUNDS=5       rounds of each mapping cost
 #
 # Results: build/bench/<time>/{series,upstream}/ (raw), figures.csv,
@@ -31,7 +31,7 @@ for k in "${kernels[@]}"; do
 	echo "bench: $k kernel (build/$kernel)"
 	mkdir -p "$run/$k"
 	# The guest does not inherit this environment: hand it over in a file.
-	printf 'runtime=%s\nrounds=%s\n' "${BENCH_RUNTIME:-3}" "${BENCH_ROUNDS:-5}" > "$run/$k/settings"
+	printf 'runtime=%s\nrounds=%s\n' "${BENCH_RUNTIME:-2}" "${BENCH_ROUNDS:-5}" > "$run/$k/settings"
 	"$top/testbed/vm.sh" -k "$kernel" -t 3600 -r "$run/$k" "$top/bench/guest.sh"
 done
 # Debian's python3, which has python3-matplotlib.

@@ -2,8 +2,8 @@
 # make bench, in the guest: every fio scenario of bench/fio/ with host and
 # P2P buffers, on the provider's own drive and across the switch, then the
 # mapping costs (p2pcost, which unbinds the provider, so it runs last).
-# Raw results go to $TESTBED_RUN: fio/<job>.json, jobs.csv (what each JSON
-# file ran), costs.json and kernel.
+# Raw results go to $TESTBED_RUN: jobs.fio (the job file), fio.json (fio's
+# report), jobs.csv (what each job ran), costs.json and kernel.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/testbed/lib.sh"
@@ -12,7 +12,6 @@ runtime=2
 rounds=5
 # bench.sh's BENCH_RUNTIME and BENCH_ROUNDS.
 [ ! -f "$out/settings" ] || . "$out/settings"
-mkdir -p "$out/fio"
 uname -r > "$out/kernel"
 
 pci=$(pci_of_serial p2p-sw-a)
@@ -55,22 +54,40 @@ for job in "$top"/bench/fio/*-*.fio; do
 	done
 done
 
-echo "file,scenario,engine,qd,buffer,target" > "$out/jobs.csv"
+# One fio process runs every job, one after the other. Before each job
+# bench/next-job.sh waits for the pool to be whole and prints the job's
+# progress line where this script's output goes (fio sends exec_prerun's
+# own output to a file in its working directory, a scratch one here).
+export BENCH_PROGRESS=/proc/$$/fd/1
+{
+	printf '; bench/guest.sh: every fio job of this run, in order.\n'
+	printf '[global]\ninclude %s\nruntime=%s\n' "$top/bench/fio/common.fio" "$runtime"
+} > "$out/jobs.fio"
+echo "name,scenario,engine,qd,buffer,target" > "$out/jobs.csv"
 n=0
 for j in "${jobs[@]}"; do
 	read -r scenario engine qd buffer mem target dev <<< "$j"
 	n=$((n + 1))
 	name=$scenario-$engine-qd$qd-$buffer-$target
-	printf 'bench: [%d/%d] %s\n' "$n" "${#jobs[@]}" "$name"
-	if ! TARGET=$dev MEM=$mem ENGINE=$engine QD=$qd RUNTIME=$runtime \
-		fio --output-format=json --output="$out/fio/$name.json" \
-		"$top/bench/fio/$scenario.fio" > "$out/fio/$name.log" 2>&1; then
-		echo "bench: $name failed:" >&2
-		tail -5 "$out/fio/$name.log" >&2
-		exit 1
-	fi
-	echo "$name.json,$scenario,$engine,$qd,$buffer,$target" >> "$out/jobs.csv"
+	cat >> "$out/jobs.fio" <<-EOF
+
+	[$name]
+	stonewall
+	include $top/bench/fio/$scenario.fio
+	filename=$dev
+	mem=$mem
+	ioengine=$engine
+	iodepth=$qd
+	exec_prerun=$top/bench/next-job.sh $pci/p2pmem bench: [$n/${#jobs[@]}] $name
+	EOF
+	echo "$name,$scenario,$engine,$qd,$buffer,$target" >> "$out/jobs.csv"
 done
+if ! (cd "$(mktemp -d)" && fio --eta=never --output-format=json --output="$out/fio.json" \
+	"$out/jobs.fio" > "$out/fio.log" 2>&1); then
+	echo "bench: fio failed:" >&2
+	tail -20 "$out/fio.log" >&2
+	exit 1
+fi
 
 echo "bench: mapping costs ($rounds rounds; unbinds $(basename "$pci") at the end)"
 "$top/build/bench/p2pcost" "$pci" "$own" "$rounds" > "$out/costs.json"

@@ -29,12 +29,12 @@ COST_TARGETS = {
 
 
 def load_fio(kdir):
+    with open(os.path.join(kdir, "fio.json")) as f:
+        results = {j["jobname"]: j for j in json.load(f)["jobs"]}
     rows = []
     with open(os.path.join(kdir, "jobs.csv")) as f:
         for job in csv.DictReader(f):
-            with open(os.path.join(kdir, "fio", job["file"])) as jf:
-                data = json.load(jf)
-            res = data["jobs"][0]
+            res = results[job["name"]]
             side = res["read"] if res["read"]["io_bytes"] else res["write"]
             rows.append({
                 "scenario": job["scenario"],
