@@ -83,7 +83,10 @@ done < "$top/testbed/topology"
 cmdline="console=ttyS0 quiet panic=-1 nvme.use_cmb_sqes=0 nvme.sgl_threshold=0"
 # Lets the selftests point failslab (debug kernel) at xarray nodes only.
 cmdline+=" slub_debug=A,radix_tree_node"
-cmdline+=" root=/dev/root rootfstype=9p ro"
+# The root's 9p tag is a plain name: the kernel mounts a nodev root by the
+# name given in root=, and tried "root" first when that was /dev/root,
+# which printed "9pnet_virtio: no channels available" at every boot.
+cmdline+=" root=root rootfstype=9p ro"
 cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose"
 cmdline+=" init=$top/testbed/guest-init testbed_run=$run ${TESTBED_CMDLINE:-}"
 
@@ -94,7 +97,7 @@ timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-kernel "$kernel" -append "$cmdline" \
 	"${console[@]}" \
 	-chardev "file,id=status,path=$run/status" -serial chardev:status \
-	-virtfs local,id=root,path=/,mount_tag=/dev/root,security_model=none,readonly=on,multidevs=remap \
+	-virtfs local,id=root,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
 	-virtfs "local,id=results,path=$run,mount_tag=results,security_model=none,multidevs=remap" \
 	"${devices[@]}"
 qemu_rc=$?
