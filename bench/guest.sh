@@ -54,10 +54,12 @@ for job in "$top"/bench/fio/*-*.fio; do
 	done
 done
 
-# One fio process runs every job, one after the other. Before each job
-# bench/next-job.sh waits for the pool to be whole and prints the job's
-# progress line where this script's output goes (fio sends exec_prerun's
-# own output to a file in its working directory, a scratch one here).
+# One fio process runs every job, one after the other. Before each, a job
+# that does nothing else runs bench/next-job.sh, which waits for the pool
+# to be whole and prints the progress line where this script's output
+# goes. It cannot be the job's own exec_prerun: fio maps the job's buffer,
+# and fills it for writes, before that runs. fio sends exec_prerun's own
+# output to a file in its working directory, a scratch one here.
 export BENCH_PROGRESS=/proc/$$/fd/1
 {
 	printf '; bench/guest.sh: every fio job of this run, in order.\n'
@@ -71,6 +73,14 @@ for j in "${jobs[@]}"; do
 	name=$scenario-$engine-qd$qd-$buffer-$target
 	cat >> "$out/jobs.fio" <<-EOF
 
+	[before-$n]
+	stonewall
+	ioengine=null
+	rw=read
+	size=4k
+	time_based=0
+	exec_prerun=$top/bench/next-job.sh $pci/p2pmem bench: [$n/${#jobs[@]}] $name
+
 	[$name]
 	stonewall
 	include $top/bench/fio/$scenario.fio
@@ -78,7 +88,6 @@ for j in "${jobs[@]}"; do
 	mem=$mem
 	ioengine=$engine
 	iodepth=$qd
-	exec_prerun=$top/bench/next-job.sh $pci/p2pmem bench: [$n/${#jobs[@]}] $name
 	EOF
 	echo "$name,$scenario,$engine,$qd,$buffer,$target" >> "$out/jobs.csv"
 done

@@ -1,5 +1,6 @@
 #!/bin/bash
-# fio's exec_prerun of every bench job (bench/guest.sh):
+# fio's exec_prerun of the job that runs before each bench job
+# (bench/guest.sh):
 #   next-job.sh <p2pmem dir> <progress line...>
 # Waits until the provider's pool is whole again, so that a job neither
 # fails nor is measured short of memory because the buffers of the job
