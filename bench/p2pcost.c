@@ -22,6 +22,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -29,6 +30,7 @@
 #include <unistd.h>
 
 #define MIB (1UL << 20)
+#define HUGE (2 * MIB)
 #define FAULT_LEN (16 * MIB)
 #define EXIT_MAPPINGS 1000
 #define UNBIND_MAPPINGS 100
@@ -95,14 +97,42 @@ static double settle(void)
 
 enum kind { ANON, P2P, SHARED_ANON };
 
+/*
+ * Where a mapping of @len goes: mappings of 2 MiB or more start on a
+ * 2 MiB boundary, of every kind and on both kernels, as a process that
+ * wants 2 MiB page table entries places them (for P2P memory through
+ * sysfs, see the series' Documentation/driver-api/pci/p2pdma.rst). A
+ * range 2 MiB larger is reserved; the mapping goes over its first
+ * boundary, MAP_FIXED. NULL: anywhere.
+ */
+static void *place(size_t len)
+{
+	size_t span = len + HUGE;
+	char *r, *p;
+
+	if (len < HUGE)
+		return NULL;
+	r = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (r == MAP_FAILED)
+		die("reserve %zu", span);
+	p = (char *)(((uintptr_t)r + HUGE - 1) & ~(HUGE - 1));
+	if (p > r)
+		munmap(r, p - r);
+	if (p + len < r + span)
+		munmap(p + len, r + span - (p + len));
+	return p;
+}
+
 static void *map(enum kind kind, size_t len)
 {
+	void *want = place(len);
+	int fixed = want ? MAP_FIXED : 0;
 	void *p;
 	int fd;
 
 	if (kind != P2P) {
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			 (kind == ANON ? MAP_PRIVATE : MAP_SHARED) | MAP_ANONYMOUS,
+		p = mmap(want, len, PROT_READ | PROT_WRITE,
+			 (kind == ANON ? MAP_PRIVATE : MAP_SHARED) | MAP_ANONYMOUS | fixed,
 			 -1, 0);
 		if (p == MAP_FAILED)
 			die("mmap anonymous %zu", len);
@@ -111,7 +141,7 @@ static void *map(enum kind kind, size_t len)
 	fd = open(alloc_path, O_RDWR);
 	if (fd < 0)
 		die("open %s", alloc_path);
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	p = mmap(want, len, PROT_READ | PROT_WRITE, MAP_SHARED | fixed, fd, 0);
 	if (p == MAP_FAILED)
 		die("mmap %s %zu", alloc_path, len);
 	close(fd);
