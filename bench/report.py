@@ -54,6 +54,8 @@ def load_costs(kdir):
         raw = json.load(f)
     med = {k: (statistics.median(v) if isinstance(v, list) else v) for k, v in raw.items()}
     med["fault-in P2P/anon"] = med["fault_in_us_per_mib_p2p"] / med["fault_in_us_per_mib_anon"]
+    med["fault-in by store P2P/anon"] = (med["store_fault_in_us_per_mib_p2p"]
+                                         / med["store_fault_in_us_per_mib_anon"])
     med["exit 1000 mappings P2P/anon"] = (med["exit_1000_mappings_us_p2p"]
                                           / med["exit_1000_mappings_us_anon"])
     med["exit 1000 mappings P2P/shared anon"] = (med["exit_1000_mappings_us_p2p"]
@@ -121,6 +123,11 @@ def main(run):
         ("fault-in anonymous, us/MiB", "fault_in_us_per_mib_anon"),
         ("fault-in P2P/anon", "fault-in P2P/anon"),
         ("fault-in P2P straight after a free, us/MiB", "fault_in_after_free_us_per_mib_p2p"),
+        ("fault-in P2P, first buffer after the bind, us/MiB",
+         "fault_in_first_after_bind_us_per_mib_p2p"),
+        ("fault-in by store (no I/O) P2P, us/MiB", "store_fault_in_us_per_mib_p2p"),
+        ("fault-in by store (no I/O) anonymous, us/MiB", "store_fault_in_us_per_mib_anon"),
+        ("fault-in by store P2P/anon", "fault-in by store P2P/anon"),
         ("exit, 1000 P2P mappings, us", "exit_1000_mappings_us_p2p"),
         ("exit, 1000 anonymous mappings, us", "exit_1000_mappings_us_anon"),
         ("exit, 1000 shared anonymous mappings, us", "exit_1000_mappings_us_shared_anon"),
@@ -226,6 +233,7 @@ def plot_fio(run, fio, kernels, scenarios):
 
 def plot_costs(run, costs, kernels):
     figs = [("fault-in P2P/anon", "fault-in\nP2P/anon"),
+            ("fault-in by store P2P/anon", "fault-in by store\nP2P/anon"),
             ("exit 1000 mappings P2P/anon", "exit 1000 maps\nP2P/anon"),
             ("unbind 100 mappings/none", "unbind\n100 maps/none")]
     fig, ax = plt.subplots(figsize=(6, 3.5))
