@@ -46,6 +46,19 @@ expect_status "a guest that panics fails" 125 300 'echo c > /proc/sysrq-trigger'
 # not reported, which is what this checks.
 expect_status "a guest that hangs fails at the time limit" 124 60 'sleep 100000'
 
+# The guest mounts tmpfs over /tmp: a working directory there does not
+# exist in the guest. vm.sh says so before it boots.
+tmpdir=$(mktemp -d)
+(cd "$tmpdir" && "$top/testbed/vm.sh" -k "$variant" -t 60 -r "$out/tmpcwd" true) > "$out/tmpcwd.log" 2>&1
+rc=$?
+rmdir "$tmpdir"
+if [ "$rc" = 2 ] && grep -q "inside /tmp" "$out/tmpcwd.log"; then
+	result pass "a working directory in /tmp is refused before the boot"
+else
+	sed 's/^/# /' "$out/tmpcwd.log" | tail -5
+	result fail "a working directory in /tmp is refused before the boot (vm.sh status $rc)"
+fi
+
 # make vm hands CMD to the guest's shell as typed, $ and all, and fails
 # with the guest command's status (one boot for both).
 make -s -C "$top" vm KERNEL="$variant" \

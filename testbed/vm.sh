@@ -36,6 +36,15 @@ mkdir -p "$top/build/vm" "$top/build/images"
 mkdir -p "$run"
 run=$(cd "$run" && pwd)
 case $run in *[[:space:]]*) echo "vm: run directory '$run' has white space" >&2; exit 2 ;; esac
+# The guest mounts its own tmpfs over these: host paths below them are
+# not there in the guest.
+for dir in "$top" "$PWD"; do
+	case $dir/ in
+	/tmp/* | /run/* | /dev/shm/*)
+		echo "vm: $dir is inside /tmp, /run or /dev/shm, which the guest mounts its own tmpfs over: work from elsewhere" >&2
+		exit 2 ;;
+	esac
+done
 rm -f "$run/status"
 printf '%s\n' "$PWD" > "$run/cwd"
 if [ $# -gt 0 ]; then
