@@ -17,12 +17,15 @@
 #                    without CONFIG_PCI_P2PDMA and with NVMe as a module
 #   make mutants     break each piece of the series in turn (testbed/mutants)
 #                    and show that the tests catch it
+#   make stress [CYCLES=1000] [KERNEL=debug]
+#                    unbind, rebind and reset a provider under verified I/O
+#                    and mapping churn (stress/; 20 cycles are in make check)
 
 KERNEL ?= fast
 CMD ?=
 TREE := build/linux/.git
 
-.PHONY: deps tree patches clean-tree kernel-fast kernel-debug vm check demo bench bisect mutants
+.PHONY: deps tree patches clean-tree kernel-fast kernel-debug vm check demo bench bisect mutants stress
 
 deps:
 	@scripts/deps.sh
@@ -65,3 +68,7 @@ bisect: deps $(TREE)
 
 mutants: deps $(TREE)
 	@scripts/mutants.sh $(MUTANTS)
+
+# KERNEL defaults to fast above; the stress run's default is the debug one.
+stress: deps $(TREE)
+	@KERNEL=$(if $(filter command line environment,$(origin KERNEL)),$(KERNEL),debug) stress/stress.sh

@@ -27,6 +27,7 @@ trap 'git -C "$src" checkout -q .' EXIT
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=($(cd "$top/testbed/mutants" && ls *.patch | sed 's/\.patch$//'))
 mapfile -t progs < <("$top/testbed/build-kselftests.sh") || exit 1
+"$top/stress/build.sh" || exit 1
 progs+=("$top"/tests/*)
 if [ -n "${MUTANT_PROGRAMS:-}" ]; then
 	chosen=()

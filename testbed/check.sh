@@ -22,7 +22,13 @@ else
 	echo "not ok - building the p2pdma kselftests"
 fi
 
-# 3. The repo's own scenario tests.
+# 3. The stress driver, which tests/stress-short runs for 20 cycles.
+if ! "$top/stress/build.sh"; then
+	echo "fail building the stress driver" >> "$out/host-results"
+	echo "not ok - building the stress driver"
+fi
+
+# 4. The repo's own scenario tests.
 for t in "$top"/tests/*; do
 	[ -x "$t" ] && [ -f "$t" ] && progs+=("$t")
 done
@@ -34,7 +40,7 @@ if [ ! -s "$out/guest/results" ] || [ $rc -ge 124 ]; then
 	echo "not ok - guest completed the run (vm.sh status $rc)"
 fi
 
-# 4. x86 PAT corrects the cache mode of a user mapping of P2P memory from
+# 5. x86 PAT corrects the cache mode of a user mapping of P2P memory from
 #    its memory type; booted with nopat, as on architectures without PAT,
 #    only the mapping's own protection decides.
 TESTBED_CMDLINE=nopat "$top/testbed/vm.sh" -k "$variant" -r "$out/nopat" \
