@@ -35,7 +35,11 @@ mkdir -p "$top/build/vm" "$top/build/images"
 [ -n "$run" ] || run=$(mktemp -d "$top/build/vm/run.XXXXXX")
 mkdir -p "$run"
 run=$(cd "$run" && pwd)
-case $run in *[[:space:]]*) echo "vm: run directory '$run' has white space" >&2; exit 2 ;; esac
+# The guest runs the command line as one string: paths in it must not
+# split.
+for dir in "$run" "$top"; do
+	case $dir in *[[:space:]]*) echo "vm: '$dir' has white space" >&2; exit 2 ;; esac
+done
 # The guest mounts its own tmpfs over these: host paths below them are
 # not there in the guest.
 for dir in "$top" "$PWD"; do
