@@ -167,13 +167,19 @@ static void open_ns(const char *path)
 
 	snprintf(pattern, sizeof(pattern), "%s/nvme/nvme*/%s", pci_dir,
 		 strrchr(path, '/') + 1);
-	while (glob(pattern, 0, NULL, &g)) {
+	for (;;) {
+		if (!glob(pattern, 0, NULL, &g)) {
+			/* devtmpfs adds the node just after sysfs has the disk. */
+			ns_fd = open(path, O_RDWR | O_DIRECT);
+			if (ns_fd >= 0 || errno != ENOENT)
+				break;
+		}
+		globfree(&g);
 		if (now_us() - t0 > 30e6)
 			die("%s is not %s's namespace", path, pci_dir);
 		usleep(10000);
 	}
 	globfree(&g);
-	ns_fd = open(path, O_RDWR | O_DIRECT);
 	if (ns_fd < 0)
 		die("open %s", path);
 }
