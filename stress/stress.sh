@@ -1,9 +1,10 @@
 #!/bin/bash
 # make stress [CYCLES=N] [KERNEL=debug]: boot the test bed once and run
-# stress/unbind-under-io for N cycles (default 1000) under testbed/run-tests, which
-# fails the run on any kernel report and, on the debug kernel, on a
-# kmemleak finding. Progress lines come as the cycles go; the summary
-# and the TAP results at the end. Results in build/stress/<time>/.
+# stress/unbind-under-io for N cycles (default 1000) under
+# testbed/run-tests, which fails the run on any kernel report and, on the
+# debug kernel, on a kmemleak finding. Progress lines come as the cycles
+# go; the summary and the TAP results at the end. Results in
+# build/stress/<time>/.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 variant=${KERNEL:-debug}
