@@ -77,12 +77,23 @@ else
 	result fail "a guest command that fails gives its status (make status $rc)"
 fi
 
-# The scanner and the TAP reader, in one boot: both programs below exit 0
-# and print no failed case, yet each must produce a failed result.
+# The scanner and the TAP reader, in one boot: the first two programs
+# below exit 0 and print no failed case, yet each must produce a failed
+# result. The third prints a line, pauses 20 s and passes: the line must
+# be on the console while it pauses (make stress runs for half an hour).
 fake=$top/testbed/runner-tests
 "$top/testbed/vm.sh" -k "$variant" -t 300 -r "$out/scan" \
 	"$top/testbed/run-tests" "$fake/kernel-warning" "$fake/skip-without-reason" \
-	> "$out/scan.log" 2>&1
+	"$fake/progress" > "$out/scan.log" 2>&1 &
+vm=$!
+seen=
+while kill -0 $vm 2> /dev/null; do
+	if [ -z "$seen" ] && grep -q 'progress: first line' "$out/scan.log"; then
+		seen=$SECONDS
+	fi
+	sleep 1
+done
+wait $vm
 rc=$?
 check_line() { # name line-expected-in-results
 	if grep -qxF "$2" "$out/scan/results" 2>/dev/null; then
@@ -97,6 +108,14 @@ check_line "a kernel WARNING fails the program that caused it" \
 check_line "a skip without a reason is a failure" \
 	"fail skip-without-reason: no device (skipped without a reason)"
 check_line "a skip with a reason is a skip" "skip skip-without-reason: reasoned"
+if [ -n "$seen" ] && [ $((SECONDS - seen)) -ge 10 ]; then
+	result pass "a program's lines show as it prints them"
+else
+	when=never
+	[ -z "$seen" ] || when="$((SECONDS - seen)) s before the guest ended"
+	sed 's/^/# /' "$out/scan.log" | tail -8
+	result fail "a program's lines show as it prints them (seen $when)"
+fi
 if [ "$rc" = 1 ]; then
 	result pass "run-tests exits non-zero when a result failed"
 else
