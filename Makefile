@@ -6,8 +6,13 @@
 #   make tree        build/linux: pinned base tagged "base" + patches/series
 #   make patches     build/linux base..HEAD -> patches/
 #   make kernel-fast / kernel-debug
-#   make vm [CMD='...'] [KERNEL=fast|debug]
-#   make check       debug kernel + every test in the guest, TAP + summary
+#   make kernel-debian
+#                    Debian's own config (linux-config-6.1, pinned in base.mk)
+#                    + PCI_P2PDMA + what the test bed boots with, modules
+#                    trimmed to configs/debian-modules.txt; into build/debian
+#   make vm [CMD='...'] [KERNEL=fast|debug|debian]
+#   make check [KERNEL=debian]
+#                    debug kernel + every test in the guest, TAP + summary
 #   make demo        fast kernel: NVMe -> CMB -> NVMe with O_DIRECT
 #   make bench [BASELINE=none]
 #                    fio and the mapping costs, this series (fast kernel)
@@ -25,7 +30,7 @@ KERNEL ?= fast
 CMD ?=
 TREE := build/linux/.git
 
-.PHONY: deps tree patches clean-tree kernel-fast kernel-debug vm check demo bench bisect mutants stress
+.PHONY: deps tree patches clean-tree kernel-fast kernel-debug kernel-debian vm check demo bench bisect mutants stress
 
 deps:
 	@scripts/deps.sh
@@ -44,7 +49,7 @@ clean-tree:
 $(TREE):
 	@$(MAKE) --no-print-directory tree
 
-kernel-fast kernel-debug: deps $(TREE)
+kernel-fast kernel-debug kernel-debian: deps $(TREE)
 	@scripts/kernel.sh $(@:kernel-%=%)
 
 # CMD reaches the guest's shell exactly as typed: $(value) keeps make from
@@ -54,8 +59,11 @@ export VM_CMD
 vm: kernel-$(KERNEL)
 	@testbed/vm.sh -k $(KERNEL) $${VM_CMD:+"$$VM_CMD"}
 
-check: kernel-debug
-	@testbed/check.sh
+# make check runs on the debug kernel unless KERNEL= names another
+# (make check KERNEL=debian).
+CHECK_KERNEL := $(if $(filter command line environment,$(origin KERNEL)),$(KERNEL),debug)
+check: kernel-$(CHECK_KERNEL)
+	@KERNEL_VARIANT=$(CHECK_KERNEL) testbed/check.sh
 
 demo: kernel-fast
 	@demo/demo.sh

@@ -11,3 +11,11 @@ UPSTREAM_PACKAGE := linux-source-6.12
 UPSTREAM_VERSION := 6.12.117-1~deb12u1
 UPSTREAM_TARBALL := /usr/src/linux-source-6.12.tar.xz
 UPSTREAM_SHA256  := 585a4a074597aefa2b1a68ada83a3184ba351c127544dea80618bbcceaa3961f
+
+# Debian's own configuration of the base (make kernel-debian): the amd64
+# flavour's config from linux-config-6.1 at the base's version, fetched
+# with apt-get download into build/debian-config/.
+DEBCONFIG_PACKAGE := linux-config-6.1
+DEBCONFIG_VERSION := 6.1.192-2
+DEBCONFIG_FILE    := usr/src/linux-config-6.1/config.amd64_none_amd64.xz
+DEBCONFIG_SHA256  := 954dca6cf12f90629b2de1cd415f3d505eb0591f452d177b463456ae72507780

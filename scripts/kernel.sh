@@ -6,14 +6,19 @@
 #   nop2pdma:  fast, NVMe as a module, no CONFIG_PCI_P2PDMA (make bisect)
 #   upstream:  build/upstream-linux (the baseline of make bench) with
 #              fast + configs/upstream.config into build/upstream
+#   debian:    Debian's own config + configs/debian.config, modules trimmed
+#              to configs/debian-modules.txt (scripts/debian-config.sh)
+# A kernel with modules gets them installed in <output>/modroot, where
+# the test bed's guest loads them from.
 # Fails if an option did not end up as its last fragment line says.
 # KERNEL_SRC and KERNEL_OUT override the source tree and the output
 # directory (make bisect builds a worktree with them).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-variant=${1:?usage: kernel.sh fast|debug}
+variant=${1:?usage: kernel.sh fast|debug|debian}
 case $variant in
 fast) fragments=("$top/configs/fast.config") ;;
+debian) fragments=("$top/configs/debian.config") ;;
 debug | modular | nop2pdma | upstream)
 	fragments=("$top/configs/fast.config" "$top/configs/$variant.config") ;;
 *) echo "kernel.sh: unknown variant '$variant'" >&2; exit 2 ;;
@@ -28,9 +33,14 @@ kmake() { make -s -C "$src" O="$out" ARCH=x86_64 CC="ccache gcc" "$@"; }
 
 # Generate the config beside the live one and only replace it when it
 # changed, so that an unchanged config does not cost a rebuild.
-kmake KCONFIG_CONFIG=.config.new tinyconfig >"$out/config.log" 2>&1
-cat "${fragments[@]}" >> "$out/.config.new"
-kmake KCONFIG_CONFIG=.config.new olddefconfig >>"$out/config.log" 2>&1
+if [ "$variant" = debian ]; then
+	"$top/scripts/debian-config.sh" "$src" "$out/.config.new" "${fragments[@]}" >"$out/config.log" 2>&1 ||
+		{ cat "$out/config.log" >&2; exit 1; }
+else
+	kmake KCONFIG_CONFIG=.config.new tinyconfig >"$out/config.log" 2>&1
+	cat "${fragments[@]}" >> "$out/.config.new"
+	kmake KCONFIG_CONFIG=.config.new olddefconfig >>"$out/config.log" 2>&1
+fi
 # The last line for an option wins, as in the merged config.
 missing=$(grep -h -e '^CONFIG_' -e '^# CONFIG_.* is not set$' "${fragments[@]}" |
 	sed 's/^# \(CONFIG_[^ ]*\) is not set$/\1=n &/; s/^\(CONFIG_[^=]*\)=\([^n].*\)$/\1=\2 &/' |
@@ -47,4 +57,8 @@ cmp -s "$out/.config.new" "$out/.config" || cp "$out/.config.new" "$out/.config"
 targets=(bzImage)
 grep -qx 'CONFIG_MODULES=y' "$out/.config" && targets+=(modules)
 kmake -j"$(nproc)" "${targets[@]}"
+if grep -qx 'CONFIG_MODULES=y' "$out/.config"; then
+	rm -rf "$out/modroot"
+	kmake INSTALL_MOD_PATH="$out/modroot" modules_install >/dev/null
+fi
 echo "kernel.sh: $out/arch/x86/boot/bzImage"

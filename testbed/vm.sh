@@ -1,7 +1,7 @@
 #!/bin/bash
 # Boot the test kernel under QEMU and run one command in the guest.
 #
-#   vm.sh [-k fast|debug|build-dir] [-t seconds] [-r run-dir] [command...]
+#   vm.sh [-k fast|debug|debian|build-dir] [-t seconds] [-r run-dir] [command...]
 #
 # The host root is the guest root (9p, read-only): every host path is the
 # same path in the guest, the working directory included. A fresh run
@@ -26,9 +26,10 @@ done
 shift $((OPTIND - 1))
 
 case $variant in
-*/*) kernel=$variant/arch/x86/boot/bzImage ;;
-*) kernel=$top/build/$variant/arch/x86/boot/bzImage ;;
+*/*) build=$variant ;;
+*) build=$top/build/$variant ;;
 esac
+kernel=$build/arch/x86/boot/bzImage
 [ -f "$kernel" ] || { echo "vm: no $kernel; run make kernel-$variant" >&2; exit 2; }
 
 mkdir -p "$top/build/vm" "$top/build/images"
@@ -102,6 +103,11 @@ cmdline+=" slub_debug=A,radix_tree_node"
 cmdline+=" root=root rootfstype=9p ro"
 cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose"
 cmdline+=" init=$top/testbed/guest-init testbed_run=$run ${TESTBED_CMDLINE:-}"
+# A kernel with modules has them in its build directory (kernel.sh): the
+# guest loads them from there.
+if [ -d "$build/modroot/lib/modules" ]; then
+	cmdline+=" testbed_modules=$(cd "$build/modroot" && pwd)"
+fi
 
 set +e
 timeout -k 10 "$timeout" qemu-system-x86_64 \
