@@ -113,6 +113,10 @@ check_line "a kernel WARNING fails the program that caused it" \
 check_line "a skip without a reason is a failure" \
 	"fail skip-without-reason: no device (skipped without a reason)"
 check_line "a skip with a reason is a skip" "skip skip-without-reason: reasoned"
+check_line "a kselftest harness skip with a reason is a skip, by its RUN name" \
+	"skip skip-without-reason: global.harness_reasoned"
+check_line "a kselftest harness skip without a reason is a failure" \
+	"fail skip-without-reason: global.harness_no_reason (skipped without a reason)"
 if [ -n "$seen" ] && [ -n "$ended" ] && [ $((ended - seen)) -ge 10 ]; then
 	result pass "a program's lines show as it prints them"
 else
