@@ -117,6 +117,8 @@ check_line "a kselftest harness skip with a reason is a skip, by its RUN name" \
 	"skip skip-without-reason: global.harness_reasoned"
 check_line "a kselftest harness skip without a reason is a failure" \
 	"fail skip-without-reason: global.harness_no_reason (skipped without a reason)"
+check_line "a nameless skip does not take the name of a test before it" \
+	"skip skip-without-reason: unnamed"
 if [ -n "$seen" ] && [ -n "$ended" ] && [ $((ended - seen)) -ge 10 ]; then
 	result pass "a program's lines show as it prints them"
 else
