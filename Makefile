@@ -25,12 +25,17 @@
 #   make stress [CYCLES=1000] [KERNEL=debug]
 #                    unbind, rebind and reset a provider under verified I/O
 #                    and mapping churn (stress/; 20 cycles are in make check)
+#   make deb         Debian packages (bindeb-pkg) of the kernel-debian build
+#                    into build/deb/: linux-image-<release>, linux-headers,
+#                    linux-libc-dev
+#   make deb-test    dpkg -i the linux-image package into a scratch Debian 12
+#                    root, boot the kernel it installed, smoke test
 
 KERNEL ?= fast
 CMD ?=
 TREE := build/linux/.git
 
-.PHONY: deps tree patches clean-tree kernel-fast kernel-debug kernel-debian vm check demo bench bisect mutants stress
+.PHONY: deps tree patches clean-tree kernel-fast kernel-debug kernel-debian vm check demo bench bisect mutants stress deb deb-test
 
 deps:
 	@scripts/deps.sh
@@ -80,3 +85,10 @@ mutants: deps $(TREE)
 # KERNEL defaults to fast above; the stress run's default is the debug one.
 stress: deps $(TREE)
 	@KERNEL=$(if $(filter command line environment,$(origin KERNEL)),$(KERNEL),debug) stress/stress.sh
+
+deb: kernel-debian
+	@scripts/deb.sh
+
+# Needs make deb's packages; does not rebuild them.
+deb-test:
+	@scripts/deb-test.sh

@@ -19,3 +19,11 @@ DEBCONFIG_PACKAGE := linux-config-6.1
 DEBCONFIG_VERSION := 6.1.192-2
 DEBCONFIG_FILE    := usr/src/linux-config-6.1/config.amd64_none_amd64.xz
 DEBCONFIG_SHA256  := 954dca6cf12f90629b2de1cd415f3d505eb0591f452d177b463456ae72507780
+
+# make deb: the packages' names. The kernel release is the base's upstream
+# version and DEB_LOCALVERSION (6.1.192-p2pdma1: linux-image-6.1.192-p2pdma1,
+# beside Debian's own 6.1.0-N-amd64); the package version is the base
+# package's version and DEB_SUFFIX (6.1.192-2+p2pdma1). Raise the number
+# for each new build given to users.
+DEB_LOCALVERSION := -p2pdma1
+DEB_SUFFIX       := p2pdma1
