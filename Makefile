@@ -20,6 +20,10 @@
 #   make bisect [VARIANTS='fast modular nop2pdma']
 #                    build every patch of the series in order, with and
 #                    without CONFIG_PCI_P2PDMA and with NVMe as a module
+#   make bisect-debian
+#                    every patch, object level, with Debian's config without
+#                    CONFIG_PCI_P2PDMA (Debian's default), NVMe a module;
+#                    make vmlinux modules at the tip
 #   make mutants     break each piece of the series in turn (testbed/mutants)
 #                    and show that the tests catch it
 #   make stress [CYCLES=1000] [KERNEL=debug]
@@ -35,7 +39,7 @@ KERNEL ?= fast
 CMD ?=
 TREE := build/linux/.git
 
-.PHONY: deps tree patches clean-tree kernel-fast kernel-debug kernel-debian vm check demo bench bisect mutants stress deb deb-test
+.PHONY: deps tree patches clean-tree kernel-fast kernel-debug kernel-debian vm check demo bench bisect bisect-debian mutants stress deb deb-test
 
 deps:
 	@scripts/deps.sh
@@ -78,6 +82,9 @@ bench: deps $(TREE)
 
 bisect: deps $(TREE)
 	@scripts/bisect.sh $(VARIANTS)
+
+bisect-debian: deps $(TREE)
+	@scripts/bisect-debian.sh
 
 mutants: deps $(TREE)
 	@scripts/mutants.sh $(MUTANTS)

@@ -31,8 +31,9 @@ if [ "$sum" != "$DEBCONFIG_SHA256" ]; then
 fi
 
 # localmodconfig works on the .config of its output directory: a scratch
-# one, so that the build's own config only changes when the result does.
-kc=$dir/kconfig
+# one, so that the build's own config only changes when the result does
+# (DEBIAN_KCONFIG_DIR: another, for builds that may run beside this one).
+kc=${DEBIAN_KCONFIG_DIR:-$dir/kconfig}
 mkdir -p "$kc"
 kmake() { make -s -C "$src" O="$kc" ARCH=x86_64 CC="ccache gcc" "$@"; }
 xzcat "$config" > "$kc/.config"
