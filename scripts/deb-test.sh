@@ -46,17 +46,22 @@ if [ ! -f "$base/.done" ]; then
 	touch "$base/.done"
 fi
 
+# Run a command in the chroot @1 with /proc, /sys and /dev, in a mount
+# namespace of its own: the mounts go with it.
+in_chroot() {
+	unshare -m --propagation private bash -euc '
+		mount -t proc proc "$1/proc"
+		mount -t sysfs sysfs "$1/sys"
+		mount --bind /dev "$1/dev"
+		chroot "$@"' _ "$@"
+}
+
 root=$deb/root
 rm -rf "$root"
 cp -a "$base" "$root"
 cp "$image" "$root/tmp/"
 echo "deb-test: chroot $root dpkg -i /tmp/${image##*/}"
-# The mounts live in a mount namespace of their own: they go with it.
-if ! unshare -m --propagation private bash -euc '
-	mount -t proc proc "$1/proc"
-	mount -t sysfs sysfs "$1/sys"
-	mount --bind /dev "$1/dev"
-	chroot "$1" dpkg -i "/tmp/$2"' _ "$root" "${image##*/}" 2>&1 | tee "$deb/install.log"; then
+if ! in_chroot "$root" dpkg -i "/tmp/${image##*/}" 2>&1 | tee "$deb/install.log"; then
 	echo "deb-test: dpkg -i failed" >&2
 	exit 1
 fi
@@ -106,11 +111,7 @@ gone=$deb/root-removed
 rm -rf "$gone"
 cp -a "$root" "$gone"
 echo "deb-test: chroot $gone dpkg -r $package"
-if ! unshare -m --propagation private bash -euc '
-	mount -t proc proc "$1/proc"
-	mount -t sysfs sysfs "$1/sys"
-	mount --bind /dev "$1/dev"
-	chroot "$1" dpkg -r "$2"' _ "$gone" "$package" 2>&1 | tee "$deb/remove.log"; then
+if ! in_chroot "$gone" dpkg -r "$package" 2>&1 | tee "$deb/remove.log"; then
 	echo "deb-test: dpkg -r failed" >&2
 	exit 1
 fi
