@@ -61,12 +61,13 @@ fi
 
 # The PCIe topology, from testbed/topology.
 devices=()
+shared=()	# the namespaces of shared subsystems, after all controllers
+declare -A subsys_first=()
 chassis=1
 switch_up=
-while read -r serial attach cmb disk ns2; do
+while read -r serial attach cmb disk ns2 subsys; do
 	case $serial in '' | '#'*) continue ;; esac
-	img=$top/build/images/$serial.img
-	[ -f "$img" ] || truncate -s "$disk" "$img"
+	subsys=${subsys:--}
 	case $attach in
 	switch)
 		if [ -z "$switch_up" ]; then
@@ -82,9 +83,33 @@ while read -r serial attach cmb disk ns2; do
 		;;
 	*) echo "vm: testbed/topology: unknown attach '$attach'" >&2; exit 2 ;;
 	esac
-	nvme="nvme,serial=$serial,drive=$serial,bus=port$chassis,id=nvme-$serial"
+	nvme="bus=port$chassis,id=nvme-$serial"
 	[ "$cmb" = 0 ] || nvme+=",cmb_size_mb=$cmb"
-	devices+=(-drive "file=$img,if=none,id=$serial,format=raw" -device "$nvme")
+	if [ "$subsys" = - ]; then
+		img=$top/build/images/$serial.img
+		[ -f "$img" ] || truncate -s "$disk" "$img"
+		devices+=(-drive "file=$img,if=none,id=$serial,format=raw"
+			  -device "nvme,serial=$serial,drive=$serial,$nvme")
+	else
+		# A controller of a shared subsystem, with the subsystem's
+		# serial (see testbed/topology): the subsystem's first row makes
+		# it, and its namespace 1, shared by every controller of it, is
+		# realized once they all are. QEMU gives the controllers IDs in
+		# the order they are realized: the rows' order, from 0.
+		if [ "${ns2:--}" != - ]; then
+			echo "vm: testbed/topology: $serial: ns2 on a controller of subsystem '$subsys'" >&2
+			exit 2
+		fi
+		if [ -z "${subsys_first[$subsys]:-}" ]; then
+			subsys_first[$subsys]=$serial
+			img=$top/build/images/subsys-$subsys.img
+			[ -f "$img" ] || truncate -s "$disk" "$img"
+			devices+=(-device "nvme-subsys,id=subsys-$subsys,nqn=$subsys")
+			shared+=(-drive "file=$img,if=none,id=subsys-$subsys,format=raw"
+				 -device "nvme-ns,drive=subsys-$subsys,bus=nvme-$serial,nsid=1,shared=on")
+		fi
+		devices+=(-device "nvme,serial=$subsys,$nvme,subsys=subsys-$subsys")
+	fi
 	if [ "${ns2:--}" != - ]; then
 		img2=$top/build/images/$serial-ns2.img
 		[ -f "$img2" ] || truncate -s 256M "$img2"
@@ -93,6 +118,7 @@ while read -r serial attach cmb disk ns2; do
 	fi
 	chassis=$((chassis + 1))
 done < "$top/testbed/topology"
+devices+=("${shared[@]}")
 
 cmdline="console=ttyS0 quiet panic=-1 nvme.use_cmb_sqes=0 nvme.sgl_threshold=0"
 # Lets the selftests point failslab (debug kernel) at xarray nodes only.
