@@ -1,5 +1,7 @@
 #!/bin/bash
 # Install what the test bed needs on a Debian 12 machine, if it is missing.
+# The guest's root is this machine's (9p): its tools are the guest's too
+# (nvme-cli, fio, mdadm and dmsetup for the stacked block devices...).
 #
 #   deps.sh [bench]    bench: also what make bench needs (the baseline
 #                      kernel's source and the plotting library)
@@ -8,7 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 eval "$(sed -n 's/^\([A-Z]*_[A-Z0-9]*\) *:= *\(.*\)$/\1="\2"/p' "$top/base.mk")"
 packages=(build-essential bc bison flex libelf-dev libssl-dev cpio kmod rsync
 	  ccache qemu-system-x86 e2fsprogs btrfs-progs util-linux python3 python3-ply python3-git
-	  fio nvme-cli libaio-dev liburing-dev "$BASE_PACKAGE")
+	  fio nvme-cli mdadm dmsetup libaio-dev liburing-dev "$BASE_PACKAGE")
 [ "${1:-}" != bench ] || packages+=("$UPSTREAM_PACKAGE" python3-matplotlib)
 missing=()
 for p in "${packages[@]}"; do
